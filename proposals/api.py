@@ -28,6 +28,7 @@ from .diff import diff_stats, version_diff
 from .models import Proposal, ProposalVersion, Section
 from .selectors import (
     Tally,
+    attach_display,
     proposal_get,
     proposal_list,
     section_tree,
@@ -37,6 +38,7 @@ from .selectors import (
     version_languages,
     version_list,
     vote_tallies,
+    with_translation,
 )
 from .serializers import (
     DiffQuerySerializer,
@@ -251,22 +253,35 @@ class SectionDetailView(GenericAPIView):
     @extend_schema(
         tags=TAG,
         summary="Retrieve one section of a draft with its vote tally",
-        responses={200: SectionDetailSerializer, **error_responses(404)},
-        parameters=path_parameters("slug", "proposal_slug", "key"),
+        description=(
+            "With `?lang=`, the title and text in that language when the current version is "
+            "translated into it (`language` says which language the text is in)."
+        ),
+        responses={200: SectionDetailSerializer, **error_responses(400, 404)},
+        parameters=[*path_parameters("slug", "proposal_slug", "key"), TextLanguageQuerySerializer],
     )
     def get(self, request, slug: str, proposal_slug: str, key: str):
+        language = _requested_language(request)
         proposal = visible_proposal(request, slug, proposal_slug)
+        version = proposal.current_version
+        shown = text_language(version, language)
         section = (
-            Section.objects.select_related("parent").filter(proposal=proposal, key=key).first()
-        )
+            with_translation(
+                Section.objects.select_related("parent").filter(proposal=proposal, key=key),
+                version if language else None,
+                shown,
+            )
+        ).first()
         if section is None:
             raise NotFound(_("This draft has no section with this key."))
+        attach_display([section])
         row = _section_row(
             section,
             section.parent.key if section.parent else "",
             tally=vote_tallies(proposal).get(section.pk, Tally()),
             my_vote=user_votes(request.user, proposal).get(section.pk),
             is_current=section.is_current,
+            language=shown,
         )
         return Response(SectionDetailSerializer(row).data)
 
@@ -362,12 +377,14 @@ class DiffView(GenericAPIView):
         description=(
             "Sections are joined by key. `title_html` and `body_html` show word differences as "
             "escaped HTML with `<del>` and `<ins>`; `moved` marks a section renumbered between "
-            "the versions."
+            "the versions. With `?lang=`, the two versions' texts in that language when both "
+            "are translated into it, else in their original language (`language` says which)."
         ),
-        parameters=[*IN_PROPOSAL, DiffQuerySerializer],
+        parameters=[*IN_PROPOSAL, DiffQuerySerializer, TextLanguageQuerySerializer],
         responses={200: DiffSerializer, **error_responses(400, 404)},
     )
     def get(self, request, slug: str, proposal_slug: str):
+        language = _requested_language(request)
         proposal = visible_proposal(request, slug, proposal_slug)
         query = DiffQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -386,11 +403,16 @@ class DiffView(GenericAPIView):
         if errors:
             raise ValidationError(errors)
         versions = ProposalVersion.objects.in_bulk([numbers[from_number], numbers[to_number]])
+        old, new = versions[numbers[from_number]], versions[numbers[to_number]]
+        # As on the diff page: the translation when both versions have one, else the originals.
+        both = language in old.languages and language in new.languages
+        shown = language if both else new.language
         changes = version_diff(
-            version_flat_sections(versions[numbers[from_number]]),
-            version_flat_sections(versions[numbers[to_number]]),
+            version_flat_sections(old, language=shown),
+            version_flat_sections(new, language=shown),
         )
         data = {
+            "language": shown,
             "from_number": from_number,
             "to_number": to_number,
             "stats": diff_stats(changes),

@@ -122,6 +122,11 @@ class SectionDetailSerializer(CurrentSectionSerializer):
         read_only=True,
         help_text=_("False when the section is not in the current version of the draft."),
     )
+    language = language_field(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The language of the sections' text in this response."),
+    )
 
 
 class ProposalDetailSerializer(ProposalSerializer):
@@ -339,6 +344,9 @@ class DiffStatsSerializer(serializers.Serializer):
 class DiffSerializer(serializers.Serializer):
     """Two versions of a draft compared section by section, in the newer version's order."""
 
+    language = language_field(
+        read_only=True, help_text=_("The language of the sections' text in this response.")
+    )
     stats = DiffStatsSerializer(read_only=True)
     changes = SectionChangeSerializer(many=True, read_only=True)
 
