@@ -87,3 +87,9 @@ urlpatterns += [
     ),
     path("users/<int:id>/block/", comments_api.BlockView.as_view(), name="user-block"),
 ]
+
+# --- search (search.api) --------------------------------------------------------------------
+
+from search.api import SearchView  # noqa: E402
+
+urlpatterns += [path("search/", SearchView.as_view(), name="search")]

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "plans",
     "subscriptions",
     "jobs",
+    "search",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

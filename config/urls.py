@@ -19,6 +19,8 @@ urlpatterns = [
     path("workspace/plans/", include("plans.workspace_urls")),
     path("workspace/", include("comments.workspace_urls")),
     path("workspace/", include("consult.workspace_urls")),
+    path("", include("search.urls")),
+    path("", include("dashboard.urls")),
     path("", include("plans.urls")),
     path("", include("subscriptions.urls")),
     path("", include("subscriptions.feed_urls")),
