@@ -10,11 +10,11 @@ What it does:
    ``DATABASE_URL`` names a PostgreSQL server, the database ``konsulta_bench`` on that server
    (created when missing). Migrates it.
 2. Seeds (once; ``--reseed`` to start again) a closed consultation ``bench-<N>`` with N
-   submissions: a 40-article draft imported through the real service, about N/4 people with
-   their participant numbers, comments (replies, hidden and withdrawn ones, formula payloads,
-   Albanian, Serbian Cyrillic, right-to-left text and emoji), 2 % position papers with points,
-   answers to about 60 %, votes on the articles. Rows are written with ``bulk_create`` in
-   batches.
+   submissions with ``bench/seeding.py`` (shared with ``manage.py seed_bench``): a 40-article
+   draft imported through the real service, about N/4 people with their participant numbers,
+   comments (replies, reactions, hidden and withdrawn ones, formula payloads, Albanian, Serbian
+   Cyrillic, right-to-left text and emoji), 2 % position papers with points, answers to about
+   60 %, votes on the articles. Rows are written with ``bulk_create`` in batches.
 3. Times each format writing the live report to a file, each in its own subprocess (so that
    the memory peak is that format's): wall time, rows/s, ``tracemalloc`` peak (in a second run,
    since tracing slows Python down) and the growth of ``ru_maxrss`` during the export.
@@ -34,7 +34,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import random
 import resource
 import subprocess
 import sys
@@ -96,319 +95,13 @@ def setup_django(url: str) -> None:
 
 # --- seeding -----------------------------------------------------------------------------------
 
-TEXTS = [
-    "Propozoj që neni të përfshijë edhe organizatat e regjistruara në komunë; përndryshe "
-    "shumë shoqata të vogla mbeten jashtë procesit. Çështja e afateve duhet sqaruar më mirë.",
-    "Predlažem da se u ovom članu navede rok od 15 radnih dana. Члан 5 — ћ ђ џ: текст на "
-    "српском ћирилицом, да се провери извоз.",
-    "We suggest publishing the annual report in all official languages and as open data.",
-    '=HYPERLINK("http://example.com","kliko") ky koment provon neutralizimin e formulave.',
-    "+381 11 123 456 — numri i telefonit nuk duhet të interpretohet si formulë.",
-    "-2+3 @SUM(A1:A2) komente me shenja në fillim.",
-    "مرحبا بالعالم — تعليق من اليمين إلى اليسار. שלום עולם 🙂🇽🇰 emoji në tekst.",
-    "Neni duhet të shprehë qartë obligimin e institucionit për t'iu përgjigjur çdo komenti "
-    "brenda 15 ditëve pune, me arsyetim kur komenti refuzohet.",
-]
-WORDINGS = [
-    "",
-    "",
-    "1. Institucionet ndajnë së paku 2% të buxhetit për organizatat e shoqërisë civile.",
-    "=1+1",
-]
-NAMES = ["Arbër", "Drita", "Blerim", "Vjosa", "Milica", "Đorđe", "Jelena", "Fatmir", "Ëngjëll"]
-SURNAMES = ["Krasniqi", "Gashi", "Berisha", "Petrović", "Jovanović", "Hoxha", "Çeku", "Shala"]
 
+def seed(submissions: int, *, slug: str) -> None:
+    """A closed consultation with ``submissions`` comments and position papers
+    (``bench/seeding.py``, shared with ``manage.py seed_bench``)."""
+    from bench.seeding import seed_consultation
 
-def draft_markdown(articles: int = 40) -> bytes:
-    lines = ["# Projektligji për konsultimet publike (bench)", ""]
-    for n in range(1, articles + 1):
-        lines += [f"Neni {n}", f"Dispozita {n} — çështje të përgjithshme", ""]
-        for p in range(1, 4):
-            lines.append(
-                f"{p}. Paragrafi {p} i nenit {n}: institucioni përgjigjet me shkrim brenda afatit."
-            )
-        lines.append("")
-    return "\n".join(lines).encode()
-
-
-def seed(submissions: int, *, slug: str, seed_value: int = 2026) -> None:
-    """A closed consultation with ``submissions`` comments and position papers."""
-    from allauth.account.models import EmailAddress  # noqa: F401 - loaded for the app registry
-    from django.contrib.auth.hashers import make_password
-    from django.db import transaction
-    from django.utils import timezone
-
-    from accounts.models import Membership, Organisation, User
-    from comments.models import (
-        Comment,
-        OfficialResponse,
-        Participant,
-        PositionPaper,
-        PositionPaperPoint,
-    )
-    from consult.models import Consultation
-    from proposals.models import Section, Vote
-    from proposals.services import proposal_import
-    from reports.models import Meeting
-
-    rng = random.Random(seed_value)
-    now = timezone.now()
-    batch = 5000
-    tag = slug.replace("-", "")
-    password = make_password(None)
-
-    institution, _ = Organisation.objects.get_or_create(
-        slug=f"ministria-{tag}",
-        defaults={
-            "kind": Organisation.Kind.INSTITUTION,
-            "name": "Ministria e Administratës Publike — bench",
-            "verification_status": Organisation.Verification.VERIFIED,
-        },
-    )
-    official, _ = User.objects.get_or_create(
-        email=f"zyrtar-{tag}@bench.invalid",
-        defaults={"display_name": "Zyrtar Bench", "email_verified": True, "password": password},
-    )
-    Membership.objects.get_or_create(
-        user=official, organisation=institution, defaults={"role": Membership.Role.OFFICIAL}
-    )
-    opens = now - dt.timedelta(days=40)
-    closes = now - dt.timedelta(days=5)
-    consultation = Consultation.objects.create(
-        institution=institution,
-        title=f"Projektligji për konsultimet publike — {submissions} komente",
-        slug=slug,
-        summary="Konsultim për matjen e eksporteve të raportit: ë ç Члан 5 — ћ ђ џ.",
-        kind=Consultation.Kind.LAW,
-        contact_name="Arbër Krasniqi",
-        contact_email="kontakt@bench.invalid",
-        status=Consultation.Status.DRAFT,
-        opens_at=opens,
-        closes_at=closes,
-    )
-    proposal = proposal_import(
-        actor=official, consultation=consultation, data=draft_markdown(), filename="draft.md"
-    )
-    Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.Status.CLOSED)
-    sections = list(
-        Section.objects.filter(proposal=proposal, kind__in=["article", "paragraph"]).values_list(
-            "pk", "kind"
-        )
-    )
-    articles = [pk for pk, kind in sections if kind == "article"]
-    section_ids = [pk for pk, _kind in sections]
-
-    csos = [
-        Organisation(
-            kind=Organisation.Kind.CSO,
-            name=name,
-            slug=f"{tag}-cso-{i}",
-            verification_status=Organisation.Verification.VERIFIED,
-        )
-        for i, name in enumerate(
-            [
-                "Instituti Musine Kokalari",
-                "=CMD|' /C calc'!A0 Shoqata",
-                "Fondacioni Kosovar për Shoqëri Civile",
-                "Udruženje građana Ћирилица",
-                "@Rrjeti i grave",
-                "جمعية المجتمع المدني",
-            ]
-        )
-    ]
-    Organisation.objects.bulk_create(csos)
-    csos = list(Organisation.objects.filter(slug__startswith=f"{tag}-cso-"))
-
-    n_papers = max(1, submissions // 50) if submissions >= 50 else 0
-    n_comments = submissions - n_papers
-    n_people = max(1, submissions // 4)
-
-    with transaction.atomic():
-        users = []
-        for i in range(n_people):
-            display = f"{rng.choice(NAMES)} {rng.choice(SURNAMES)} {i}"
-            if i % 97 == 0:
-                display = '=HYPERLINK("http://evil.example") ' + display
-            users.append(
-                User(
-                    email=f"p{i}-{tag}@bench.invalid",
-                    display_name=display,
-                    email_verified=True,
-                    password=password,
-                )
-            )
-        User.objects.bulk_create(users, batch_size=batch)
-        user_ids = list(
-            User.objects.filter(email__endswith=f"-{tag}@bench.invalid")
-            .exclude(pk=official.pk)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        Participant.objects.bulk_create(
-            [
-                Participant(consultation=consultation, user_id=uid, number=i + 1)
-                for i, uid in enumerate(user_ids)
-            ],
-            batch_size=batch,
-        )
-        participant_of = dict(
-            Participant.objects.filter(consultation=consultation).values_list("user_id", "pk")
-        )
-
-    year = now.year
-    created_field = Comment._meta.get_field("created_at")
-    paper_created_field = PositionPaper._meta.get_field("created_at")
-    created_field.auto_now_add = paper_created_field.auto_now_add = False
-    span = (closes - opens).total_seconds() - 3600
-    stances = ["for", "against", "neutral"]
-    consents = ["name", "organisation", "hidden"]
-    types = ["citizen", "citizen", "citizen", "cso", "business", "academic"]
-    try:
-        made = 0
-        top_ids: list[int] = []
-        while made < n_comments:
-            rows = []
-            for j in range(min(batch, n_comments - made)):
-                i = made + j
-                uid = user_ids[i % len(user_ids)]
-                consent = consents[i % 3]
-                org = csos[i % len(csos)] if consent == "organisation" else None
-                parent_id = None
-                depth = 0
-                if top_ids and i % 10 == 0:
-                    parent_id = rng.choice(top_ids[-2000:])
-                    depth = 1
-                status = "published"
-                if i % 101 == 0:
-                    status = "hidden"
-                elif i % 103 == 0:
-                    status = "withdrawn"
-                rows.append(
-                    Comment(
-                        consultation=consultation,
-                        proposal=proposal,
-                        section_id=None if i % 17 == 0 else rng.choice(section_ids),
-                        parent_id=parent_id,
-                        depth=depth,
-                        author_id=uid,
-                        participant_id=participant_of[uid],
-                        organisation=org,
-                        consent=consent,
-                        participant_type=types[i % len(types)] if not org else "cso",
-                        municipality=rng.choice(
-                            ["Prishtinë", "Prizren", "Gjakovë", "Graçanicë", ""]
-                        ),
-                        country="DE" if i % 13 == 0 else "",
-                        stance=stances[i % 3],
-                        body=TEXTS[i % len(TEXTS)],
-                        body_html="<p>" + TEXTS[i % len(TEXTS)] + "</p>",
-                        proposed_wording=WORDINGS[i % len(WORDINGS)],
-                        tracking_number=f"B{tag[-6:]}-{year}-{i:07d}"[:20],
-                        status=status,
-                        hidden_reason="spam" if status == "hidden" else "",
-                        created_at=opens + dt.timedelta(seconds=span * i / max(1, n_comments)),
-                    )
-                )
-            created = Comment.objects.bulk_create(rows, batch_size=batch)
-            if created and created[0].pk is None:  # backends that do not return ids
-                created = list(
-                    Comment.objects.filter(consultation=consultation).order_by("-pk")[: len(rows)]
-                )
-            top_ids.extend(c.pk for c in created if c.parent_id is None)
-            made += len(rows)
-        papers = []
-        for k in range(n_papers):
-            papers.append(
-                PositionPaper(
-                    consultation=consultation,
-                    organisation=csos[k % len(csos)],
-                    submitted_by_id=user_ids[k % len(user_ids)],
-                    title=f"Qëndrimi {k} për projektligjin — Члан {k}",
-                    summary=TEXTS[k % len(TEXTS)],
-                    attachment="position-papers/bench.pdf",
-                    attachment_size=12345,
-                    attachment_pages=3,
-                    tracking_number=f"P{tag[-6:]}-{year}-{k:07d}"[:20],
-                    created_at=opens + dt.timedelta(seconds=span * k / max(1, n_papers)),
-                )
-            )
-        PositionPaper.objects.bulk_create(papers, batch_size=batch)
-    finally:
-        created_field.auto_now_add = paper_created_field.auto_now_add = True
-    paper_ids = list(
-        PositionPaper.objects.filter(consultation=consultation).values_list("pk", flat=True)
-    )
-    PositionPaperPoint.objects.bulk_create(
-        [
-            PositionPaperPoint(paper_id=pid, section_id=rng.choice(articles), text=TEXTS[n % 8])
-            for n, pid in enumerate(paper_ids)
-            for _point in range(2)
-        ],
-        batch_size=batch,
-    )
-
-    outcomes = ["accepted", "partially", "rejected", "noted"]
-    responses = []
-    for n, (cid,) in enumerate(
-        Comment.objects.filter(consultation=consultation, status="published").values_list("pk")
-    ):
-        if n % 5 in (0, 1, 2):
-            outcome = outcomes[n % 4]
-            responses.append(
-                OfficialResponse(
-                    consultation=consultation,
-                    comment_id=cid,
-                    outcome=outcome,
-                    justification="Komenti u shqyrtua; arsyetimi: " + TEXTS[n % 3][:80],
-                    reflected_in_id=rng.choice(articles) if outcome == "accepted" else None,
-                    responded_by=official,
-                )
-            )
-        if len(responses) >= batch:
-            OfficialResponse.objects.bulk_create(responses)
-            responses = []
-    for n, pid in enumerate(paper_ids):
-        if n % 2 == 0:
-            responses.append(
-                OfficialResponse(
-                    consultation=consultation,
-                    position_paper_id=pid,
-                    outcome="partially",
-                    justification="Pjesërisht e pranuar.",
-                    responded_by=official,
-                )
-            )
-    OfficialResponse.objects.bulk_create(responses, batch_size=batch)
-
-    votes = []
-    for n, uid in enumerate(user_ids[: min(len(user_ids), 5000)]):
-        votes.append(
-            Vote(user_id=uid, proposal=proposal, choice=["for", "against", "abstain"][n % 3])
-        )
-        for art in rng.sample(articles, 3):
-            votes.append(
-                Vote(user_id=uid, proposal=proposal, section_id=art, choice=rng.choice(stances))
-            )
-    Vote.objects.bulk_create(
-        [
-            Vote(
-                user_id=v.user_id,
-                proposal=v.proposal,
-                section_id=v.section_id,
-                choice="abstain" if v.choice == "neutral" else v.choice,
-            )
-            for v in votes
-        ],
-        batch_size=batch,
-    )
-    Meeting.objects.create(
-        consultation=consultation,
-        held_at=opens + dt.timedelta(days=3),
-        place="Prishtinë, salla e Qeverisë",
-        participants_description="Organizatat e shoqërisë civile",
-        participants_count=42,
-        created_by=official,
-    )
+    seed_consultation(submissions, slug=slug, status="closed")
 
 
 # --- measuring ---------------------------------------------------------------------------------
@@ -651,18 +344,9 @@ def main() -> None:
 
 
 def _delete(consultation) -> None:
-    from accounts.models import Organisation, User
-    from comments.models import Comment, OfficialResponse, PositionPaper
+    from bench.seeding import delete_consultation
 
-    tag = consultation.slug.replace("-", "")
-    OfficialResponse.objects.filter(consultation=consultation).delete()
-    Comment.objects.filter(consultation=consultation).update(parent=None)
-    Comment.objects.filter(consultation=consultation).delete()
-    PositionPaper.objects.filter(consultation=consultation).delete()
-    consultation.participants.all().delete()
-    consultation.delete()
-    User.objects.filter(email__endswith=f"-{tag}@bench.invalid").delete()
-    Organisation.objects.filter(slug__startswith=f"{tag}-cso-").delete()
+    delete_consultation(consultation)
 
 
 def _line(r: dict) -> str:

@@ -309,6 +309,9 @@ DRAFT_UPLOAD_MAX_BYTES = env.int("DRAFT_UPLOAD_MAX_BYTES", default=5 * 1024 * 10
 # Background jobs: in the web process by default; production runs `manage.py run_worker`.
 JOBS_INPROCESS = env.bool("JOBS_INPROCESS", default=not PRODUCTION)
 JOBS_RETRY_SECONDS = env.int("JOBS_RETRY_SECONDS", default=30)
+# The benchmarks' floor: `/bench/floor` answers a constant from the same server (bench/run.py
+# turns it on for its own server; off by default, in production too).
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 
 # Comments and submissions.
 COMMENT_MIN_LENGTH = env.int("COMMENT_MIN_LENGTH", default=2)

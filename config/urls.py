@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -31,3 +32,6 @@ urlpatterns = [
     path("", include("consult.urls")),
     path("", include("proposals.urls")),
 ]
+
+if settings.BENCH_FLOOR:  # the benchmarks' floor (bench/run.py); off unless BENCH_FLOOR=1
+    urlpatterns.insert(0, path("bench/floor", views.bench_floor, name="bench-floor"))

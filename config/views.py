@@ -1,4 +1,4 @@
-"""Site-wide views that belong to no app: health check."""
+"""Site-wide views that belong to no app: health check, the benchmarks' floor."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import uuid
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 
@@ -53,3 +53,9 @@ def healthz(request):
         },
     }
     return JsonResponse(body, status=200 if db_ok and layer_ok else 503)
+
+
+def bench_floor(request):
+    """A constant, no database: the floor the benchmarks compare pages with (the same server,
+    the same middleware). Routed only with ``BENCH_FLOOR=1`` (``config.urls``)."""
+    return HttpResponse(b"ok\n", content_type="text/plain")
