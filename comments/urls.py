@@ -20,6 +20,7 @@ urlpatterns = [
     path("comments/<int:pk>/versions/", views.comment_versions, name="comment_versions"),
     path("comments/<int:pk>/react/", views.comment_react, name="comment_react"),
     path("comments/<int:pk>/flag/", views.comment_flag, name="comment_flag"),
+    path("consultations/<slug:slug>/position-papers/", views.paper_list, name="paper_list"),
     path("consultations/<slug:slug>/position-papers/new/", views.paper_new, name="paper_new"),
     path(
         "position-papers/<str:tracking_number>/download/",

@@ -29,6 +29,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -970,6 +971,40 @@ def paper_download(request, tracking_number: str):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- Position papers, all of them -------------------------------------------------------------
+
+PAPERS_PAGE_SIZE = 20
+
+
+def paper_list(request, slug: str):
+    """Every published position paper of a consultation, in the order they came, a page at a
+    time. ``?paper=<tracking number>`` opens the page that holds that paper (search links)."""
+    from .templatetags.submissions import paper_rows
+
+    consultation = get_visible_consultation(request, slug)
+    papers = selectors.published_position_papers(consultation)
+    page_number = request.GET.get("page")
+    wanted = (request.GET.get("paper") or "").strip().upper()
+    if wanted and not page_number:
+        paper = papers.filter(tracking_number=wanted).values("created_at", "pk").first()
+        if paper is not None:
+            before = papers.filter(
+                Q(created_at__lt=paper["created_at"])
+                | Q(created_at=paper["created_at"], pk__lt=paper["pk"])
+            ).count()
+            page_number = before // PAPERS_PAGE_SIZE + 1
+    page = Paginator(papers, PAPERS_PAGE_SIZE).get_page(page_number)
+    return render(
+        request,
+        "comments/paper_list.html",
+        {
+            "consultation": consultation,
+            "page": page,
+            "papers": paper_rows(consultation, page.object_list),
+        },
+    )
 
 
 # --- Tracking numbers ----------------------------------------------------------------------

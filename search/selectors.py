@@ -334,8 +334,9 @@ def _result(kind: str, obj, words: list[str], language: str) -> Result:
         pattern = _pattern(words)
         if pattern and obj.attachment_text and not pattern.search(fold(obj.summary or "")):
             body = obj.attachment_text  # the words are in the PDF: show them there
-        url = reverse("consult:detail", kwargs={"slug": consultation.slug}) + (
-            f"#paper-{obj.tracking_number}"
+        url = (
+            reverse("comments:paper_list", kwargs={"slug": consultation.slug})
+            + f"?paper={obj.tracking_number}#paper-{obj.tracking_number}"
         )
     else:
         institution = obj

@@ -135,11 +135,12 @@ def test_article_page_pinned_count(
     bulk_comments(proposal, proposal.sections.get(key="neni-1"), 3000, viewer=citizen)
     client = client_for(citizen)
     # session, user, consultation, proposal, section, subtree, tallies, own votes, outline,
-    # roles (header), comment count, roots, replies, own reactions, blocked?, moderator?
-    with django_assert_max_num_queries(16):
+    # roles (header), comment count, roots, replies, replies to replies, own reactions,
+    # blocked?, moderator?
+    with django_assert_max_num_queries(17):
         assert client.get(section_url(proposal)).status_code == 200
     client = client_for(None)  # no session, user, own votes or reactions, roles or blocks
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(section_url(proposal)).status_code == 200
 
 
