@@ -155,7 +155,8 @@ def _requested_language(request) -> str | None:
 
 
 def _vote_result(proposal: Proposal, section: Section | None, choice: str | None) -> dict:
-    tally = vote_tallies(proposal).get(section.pk if section else None, Tally())
+    only = None if section is None else [section.pk]
+    tally = vote_tallies(proposal, section_ids=only).get(section.pk if section else None, Tally())
     return {"section": section.key if section else None, "choice": choice, "tally": tally}
 
 
@@ -278,7 +279,7 @@ class SectionDetailView(GenericAPIView):
         row = _section_row(
             section,
             section.parent.key if section.parent else "",
-            tally=vote_tallies(proposal).get(section.pk, Tally()),
+            tally=vote_tallies(proposal, section_ids=[section.pk]).get(section.pk, Tally()),
             my_vote=user_votes(request.user, proposal).get(section.pk),
             is_current=section.is_current,
             language=shown,

@@ -78,12 +78,16 @@ def proposal_get(consultation, slug: str) -> Proposal:
     )
 
 
-def vote_tallies(proposal: Proposal) -> dict[int | None, Tally]:
+def vote_tallies(proposal: Proposal, *, section_ids=None) -> dict[int | None, Tally]:
     """Tallies for the whole draft (key ``None``) and for each section, counted in the database
-    with one grouped query."""
+    with one grouped query. ``section_ids`` limits the count to those sections (an article page
+    counts the votes on its article, not the whole draft's: the index on (proposal, section,
+    choice) then reads only those)."""
+    votes = Vote.objects.filter(proposal=proposal)
+    if section_ids is not None:
+        votes = votes.filter(section_id__in=list(section_ids))
     rows = (
-        Vote.objects.filter(proposal=proposal)
-        .values("section_id")
+        votes.values("section_id")
         .annotate(
             n_for=Count("pk", filter=Q(choice="for")),
             n_against=Count("pk", filter=Q(choice="against")),

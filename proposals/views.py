@@ -147,7 +147,7 @@ def section_detail(request, slug: str, proposal: str, key: str):
         else [section]
     )
     selectors.attach_display(subtree)
-    tallies = selectors.vote_tallies(proposal)
+    tallies = selectors.vote_tallies(proposal, section_ids=[s.pk for s in subtree])
     mine = selectors.user_votes(request.user, proposal)
     nodes = {
         s.pk: selectors.SectionNode(
@@ -448,7 +448,10 @@ def vote(request, slug: str, proposal: str):
         "choice": cast.get_choice_display(),
     }
     if wants_json:
-        tally = selectors.vote_tallies(proposal).get(section.pk if section else None)
+        only = None if section is None else [section.pk]
+        tally = selectors.vote_tallies(proposal, section_ids=only).get(
+            section.pk if section else None
+        )
         tally = tally or selectors.Tally()
         return JsonResponse(
             {
