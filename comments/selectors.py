@@ -160,6 +160,7 @@ def published_position_papers(consultation, *, newest_first: bool = False):
             consultation=consultation, status=PositionPaper.Status.PUBLISHED
         )
         .select_related("organisation", "response", "response__reflected_in")
+        .defer("attachment_text")  # the PDF's text, for search only
         .prefetch_related("points__section")
         .annotate(total=Window(Count("pk")))
         .order_by(*order)

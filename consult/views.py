@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.selectors import organisation_list
-from proposals.selectors import Tally, article_outline, proposal_list, vote_tallies
+from proposals.selectors import article_outline, proposal_list, whole_draft_tally
 
 from . import selectors
 from .languages import text_languages
@@ -148,5 +148,5 @@ def consultation_detail(request, slug: str):
         only.consultation = consultation
         context["only_proposal"] = only
         context["outline"] = article_outline(only, language=texts.shown)
-        context["whole_tally"] = vote_tallies(only).get(None) or Tally()
+        context["whole_tally"] = whole_draft_tally(only)
     return render(request, "consult/detail.html", context)

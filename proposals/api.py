@@ -38,6 +38,7 @@ from .selectors import (
     version_languages,
     version_list,
     vote_tallies,
+    whole_draft_tally,
     with_translation,
 )
 from .serializers import (
@@ -155,8 +156,10 @@ def _requested_language(request) -> str | None:
 
 
 def _vote_result(proposal: Proposal, section: Section | None, choice: str | None) -> dict:
-    only = None if section is None else [section.pk]
-    tally = vote_tallies(proposal, section_ids=only).get(section.pk if section else None, Tally())
+    if section is None:
+        tally = whole_draft_tally(proposal)
+    else:
+        tally = vote_tallies(proposal, section_ids=[section.pk]).get(section.pk, Tally())
     return {"section": section.key if section else None, "choice": choice, "tally": tally}
 
 

@@ -78,6 +78,16 @@ def proposal_get(consultation, slug: str) -> Proposal:
     )
 
 
+def whole_draft_tally(proposal: Proposal) -> Tally:
+    """The votes on the draft as a whole (not on its articles), counted in the database."""
+    row = Vote.objects.filter(proposal=proposal, section__isnull=True).aggregate(
+        n_for=Count("pk", filter=Q(choice="for")),
+        n_against=Count("pk", filter=Q(choice="against")),
+        n_abstain=Count("pk", filter=Q(choice="abstain")),
+    )
+    return Tally(row["n_for"], row["n_against"], row["n_abstain"])
+
+
 def vote_tallies(proposal: Proposal, *, section_ids=None) -> dict[int | None, Tally]:
     """Tallies for the whole draft (key ``None``) and for each section, counted in the database
     with one grouped query. ``section_ids`` limits the count to those sections (an article page

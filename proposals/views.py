@@ -448,10 +448,10 @@ def vote(request, slug: str, proposal: str):
         "choice": cast.get_choice_display(),
     }
     if wants_json:
-        only = None if section is None else [section.pk]
-        tally = selectors.vote_tallies(proposal, section_ids=only).get(
-            section.pk if section else None
-        )
+        if section is None:
+            tally = selectors.whole_draft_tally(proposal)
+        else:
+            tally = selectors.vote_tallies(proposal, section_ids=[section.pk]).get(section.pk)
         tally = tally or selectors.Tally()
         return JsonResponse(
             {
