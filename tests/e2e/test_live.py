@@ -129,3 +129,58 @@ def test_the_page_without_javascript_is_a_normal_page(server_url, browser, propo
         assert nojs.locator("article#neni-1").is_visible()
     finally:
         context.close()
+
+
+def test_two_pages_and_a_server_restart(transactional_db, settings, browser, proposal):
+    """Two pages on one article: a comment posted through the form of one appears in the other.
+    The server then stops; a comment stored while it is away appears once the page has
+    reconnected to the restarted server (same port), and the text a reader was typing stays."""
+    from contextlib import ExitStack
+
+    from playwright.sync_api import expect
+
+    from comments.models import Comment
+    from tests.asgi_server import free_port, serve_asgi
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    article = proposal.sections.get(key="neni-1")
+    writer, other = f.UserFactory(), f.UserFactory()
+    port = free_port()
+    with ExitStack() as running:
+        base = running.enter_context(serve_asgi(port=port))
+        reader = browser.new_context(locale="sq-AL").new_page()
+        reader.context.add_cookies(
+            [{"name": "sessionid", "value": session_cookie(other), "url": base}]
+        )
+        reader.goto(section_url(base, proposal))
+        reader.wait_for_selector(LIVE)
+        writing = browser.new_context(locale="en-GB").new_page()
+        writing.context.add_cookies(
+            [
+                {"name": "sessionid", "value": session_cookie(writer), "url": base},
+                {"name": "konsulta_language", "value": "en", "url": base},
+            ]
+        )
+        writing.goto(section_url(base, proposal))
+        writing.check("input[name=stance][value=for]")
+        writing.fill("textarea[name=body]", "E mbështes nenin, por shtoni afatet.")
+        writing.check("input[name=consent][value=name]")
+        writing.check("input[name=participant_type][value=citizen]")
+        writing.get_by_role("button", name="Publish the comment").click()
+        writing.wait_for_load_state()
+        posted = Comment.objects.get(author=writer)
+        expect(reader.locator(f"#comment-{posted.pk}")).to_contain_text("shtoni afatet")
+
+        reader.locator("#comment-form textarea[name=body]").fill("Po shkruaj diçka")
+        running.close()  # the server stops: the page notices and tries again
+        expect(reader.locator("[data-live]")).not_to_have_attribute("data-live-status", "live")
+        away = post(other, proposal, article, "Shkruar kur serveri ishte i ndalur")
+
+        running.enter_context(serve_asgi(port=port))
+        reader.wait_for_selector(LIVE, timeout=45_000)  # backoff: 1, 2, 4 … s with jitter
+        expect(reader.locator(f"#comment-{away.pk}")).to_contain_text("serveri ishte i ndalur")
+        expect(reader.locator("#comment-form textarea[name=body]")).to_have_value(
+            "Po shkruaj diçka"
+        )
+        reader.context.close()
+        writing.context.close()
