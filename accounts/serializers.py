@@ -83,6 +83,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
     verification_status = EnumChoiceField(
         Organisation.Verification.choices, enum_name="VerificationStatus", read_only=True
     )
+    # A plain string in the schema: most organisations have no website, and "" is not a URI.
+    website = serializers.CharField(read_only=True)
 
     class Meta:
         model = Organisation

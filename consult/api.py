@@ -96,6 +96,7 @@ class ConsultationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = ConsultationSummarySerializer
     queryset = Consultation.objects.none()
+    # Every action takes ``format``: the router also routes ``consultations/<slug>.json``.
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False) or self.action != "list":
@@ -109,19 +110,19 @@ class ConsultationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = ConsultationDetailSerializer(fresh, context=self.get_serializer_context()).data
         return Response(data, status=code)
 
-    def retrieve(self, request, slug: str):
+    def retrieve(self, request, slug: str, format=None):
         consultation = visible_consultation(request, slug, with_proposals=True)
         return Response(
             ConsultationDetailSerializer(consultation, context=self.get_serializer_context()).data
         )
 
-    def create(self, request):
+    def create(self, request, format=None):
         serializer = ConsultationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         consultation = services.consultation_create(actor=request.user, **serializer.validated_data)
         return self._detail(consultation, status.HTTP_201_CREATED)
 
-    def partial_update(self, request, slug: str):
+    def partial_update(self, request, slug: str, format=None):
         consultation = visible_consultation(request, slug)
         serializer = ConsultationUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -136,7 +137,7 @@ class ConsultationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses=TRANSITION_RESPONSES,
     )
     @action(detail=True, methods=["post"])
-    def schedule(self, request, slug: str):
+    def schedule(self, request, slug: str, format=None):
         consultation = visible_consultation(request, slug)
         return self._detail(
             services.consultation_schedule(actor=request.user, consultation=consultation)
@@ -148,7 +149,7 @@ class ConsultationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses=TRANSITION_RESPONSES,
     )
     @action(detail=True, methods=["post"], url_path="open")
-    def open_now(self, request, slug: str):
+    def open_now(self, request, slug: str, format=None):
         consultation = visible_consultation(request, slug)
         return self._detail(
             services.consultation_open(actor=request.user, consultation=consultation)
@@ -160,7 +161,7 @@ class ConsultationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses=TRANSITION_RESPONSES,
     )
     @action(detail=True, methods=["post"], url_path="close")
-    def close_now(self, request, slug: str):
+    def close_now(self, request, slug: str, format=None):
         consultation = visible_consultation(request, slug)
         return self._detail(
             services.consultation_close(actor=request.user, consultation=consultation)
@@ -172,7 +173,7 @@ class ConsultationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses=TRANSITION_RESPONSES,
     )
     @action(detail=True, methods=["post"])
-    def withdraw(self, request, slug: str):
+    def withdraw(self, request, slug: str, format=None):
         consultation = visible_consultation(request, slug)
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
