@@ -63,7 +63,7 @@ def test_the_consultation_page_shows_the_newest_papers_and_their_number(
 ):
     bulk_papers(open_consultation, 7)
     html = client_for(None).get(open_consultation.get_absolute_url()).content.decode()
-    assert "Position papers <span class=\"muted\">(7)</span>" in html
+    assert 'Position papers <span class="muted">(7)</span>' in html
     shown = [i for i in range(7) if f"Qëndrimi nr. {i}<" in html]
     assert shown == list(range(7 - PAPERS_ON_CONSULTATION_PAGE, 7))
     assert "All 7 position papers" in html and list_url(open_consultation) in html
@@ -82,7 +82,7 @@ def test_the_papers_page_lists_them_all_a_page_at_a_time(client_for, open_consul
     client = client_for(None)
     first = client.get(list_url(open_consultation)).content.decode()
     second = client.get(list_url(open_consultation, page=2)).content.decode()
-    assert f"Position papers <span class=\"muted\">({n})</span>" in first
+    assert f'Position papers <span class="muted">({n})</span>' in first
     assert "Qëndrimi nr. 0<" in first and f"Qëndrimi nr. {PAPERS_PAGE_SIZE - 1}<" in first
     assert f"Qëndrimi nr. {PAPERS_PAGE_SIZE}<" not in first
     assert f"Qëndrimi nr. {PAPERS_PAGE_SIZE}<" in second and f"Qëndrimi nr. {n - 1}<" in second
