@@ -672,7 +672,25 @@ RESPONSE_DESCRIPTION = (
 )
 
 
-def _response_answer(response: OfficialResponse) -> Response:
+def _answer(request, *, consultation, proposal=None, **target) -> Response:
+    """Set the institution's answer to one submission (``comment=`` or ``position_paper=``) from
+    the request body, and answer with it as it is stored."""
+    serializer = ResponseWriteSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    require(
+        request.user,
+        "comments.respond",
+        consultation,
+        _("Only officials of the institution can answer submissions of this consultation."),
+    )
+    response = services.response_set(
+        actor=request.user,
+        outcome=data["outcome"],
+        justification=data["justification"],
+        reflected_in=reflected_section(consultation, data["reflected_in"], proposal=proposal),
+        **target,
+    )
     response = OfficialResponse.objects.select_related("reflected_in").get(pk=response.pk)
     return Response(OfficialResponseSerializer(response_row(response)).data)
 
@@ -691,25 +709,9 @@ class CommentResponseView(GenericAPIView):
     )
     def put(self, request, id: int):
         comment = visible_comment(request, id)
-        serializer = ResponseWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        require(
-            request.user,
-            "comments.respond",
-            comment.consultation,
-            _("Only officials of the institution can answer submissions of this consultation."),
+        return _answer(
+            request, consultation=comment.consultation, proposal=comment.proposal, comment=comment
         )
-        response = services.response_set(
-            actor=request.user,
-            comment=comment,
-            outcome=data["outcome"],
-            justification=data["justification"],
-            reflected_in=reflected_section(
-                comment.consultation, data["reflected_in"], proposal=comment.proposal
-            ),
-        )
-        return _response_answer(response)
 
 
 # --- position papers -----------------------------------------------------------------------
@@ -882,23 +884,7 @@ class PositionPaperResponseView(GenericAPIView):
     )
     def put(self, request, tracking_number: str):
         paper = visible_paper(request, tracking_number)
-        serializer = ResponseWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        require(
-            request.user,
-            "comments.respond",
-            paper.consultation,
-            _("Only officials of the institution can answer submissions of this consultation."),
-        )
-        response = services.response_set(
-            actor=request.user,
-            position_paper=paper,
-            outcome=data["outcome"],
-            justification=data["justification"],
-            reflected_in=reflected_section(paper.consultation, data["reflected_in"]),
-        )
-        return _response_answer(response)
+        return _answer(request, consultation=paper.consultation, position_paper=paper)
 
 
 # --- submissions and people ----------------------------------------------------------------
