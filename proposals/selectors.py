@@ -78,14 +78,23 @@ def proposal_get(consultation, slug: str) -> Proposal:
     )
 
 
+def _tally_counts() -> dict:
+    """The three counts of a tally, as aggregates over votes."""
+    return {
+        "n_for": Count("pk", filter=Q(choice="for")),
+        "n_against": Count("pk", filter=Q(choice="against")),
+        "n_abstain": Count("pk", filter=Q(choice="abstain")),
+    }
+
+
+def _tally(row: dict) -> Tally:
+    return Tally(row["n_for"], row["n_against"], row["n_abstain"])
+
+
 def whole_draft_tally(proposal: Proposal) -> Tally:
     """The votes on the draft as a whole (not on its articles), counted in the database."""
-    row = Vote.objects.filter(proposal=proposal, section__isnull=True).aggregate(
-        n_for=Count("pk", filter=Q(choice="for")),
-        n_against=Count("pk", filter=Q(choice="against")),
-        n_abstain=Count("pk", filter=Q(choice="abstain")),
-    )
-    return Tally(row["n_for"], row["n_against"], row["n_abstain"])
+    votes = Vote.objects.filter(proposal=proposal, section__isnull=True)
+    return _tally(votes.aggregate(**_tally_counts()))
 
 
 def vote_tallies(proposal: Proposal, *, section_ids=None) -> dict[int | None, Tally]:
@@ -96,18 +105,8 @@ def vote_tallies(proposal: Proposal, *, section_ids=None) -> dict[int | None, Ta
     votes = Vote.objects.filter(proposal=proposal)
     if section_ids is not None:
         votes = votes.filter(section_id__in=list(section_ids))
-    rows = (
-        votes.values("section_id")
-        .annotate(
-            n_for=Count("pk", filter=Q(choice="for")),
-            n_against=Count("pk", filter=Q(choice="against")),
-            n_abstain=Count("pk", filter=Q(choice="abstain")),
-        )
-        .order_by()
-    )
-    return {
-        row["section_id"]: Tally(row["n_for"], row["n_against"], row["n_abstain"]) for row in rows
-    }
+    rows = votes.values("section_id").annotate(**_tally_counts()).order_by()
+    return {row["section_id"]: _tally(row) for row in rows}
 
 
 def user_votes(user, proposal: Proposal) -> dict[int | None, str]:
