@@ -720,14 +720,11 @@ def _proposal_changes(
     return result
 
 
-# =============================================================================================
-# build_report
-
-
-def build_report(consultation: Consultation, *, include_private: bool = False) -> Report:
-    """The whole report of one consultation (see the module doc), in the active language."""
-    consultation = Consultation.objects.select_related("institution").get(pk=consultation.pk)
-    sections = _SectionIndex(consultation)
+def _documents(consultation: Consultation):
+    """The consultation's drafts for the report: the proposals (in order), them by pk, their
+    ``ProposalInfo`` with versions, and what changed from each one's first version to its latest
+    (one query for every version's text). Shared by ``build_report`` and the exporters'
+    ``build_summary``."""
     proposals = list(
         Proposal.objects.filter(consultation=consultation)
         .select_related("current_version")
@@ -782,6 +779,18 @@ def build_report(consultation: Consultation, *, include_private: bool = False) -
         )
         for pid, (first, last) in pairs.items()
     ]
+    return proposals, by_proposal_id, proposal_infos, changes
+
+
+# =============================================================================================
+# build_report
+
+
+def build_report(consultation: Consultation, *, include_private: bool = False) -> Report:
+    """The whole report of one consultation (see the module doc), in the active language."""
+    consultation = Consultation.objects.select_related("institution").get(pk=consultation.pk)
+    sections = _SectionIndex(consultation)
+    proposals, by_proposal_id, proposal_infos, changes = _documents(consultation)
 
     # Submissions.
     comments = list(_comments_qs(consultation))

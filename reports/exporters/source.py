@@ -43,7 +43,7 @@ from comments.models import (
     Stance,
 )
 from consult.models import Consultation
-from proposals.models import Proposal, ProposalVersion, SectionText
+from proposals.models import Proposal
 from reports import selectors
 from reports.models import ReportVersion
 from reports.selectors import (
@@ -455,59 +455,7 @@ def build_summary(consultation: Consultation, *, include_private: bool = False) 
 
     consultation = Consultation.objects.select_related("institution").get(pk=consultation.pk)
     sections = selectors._SectionIndex(consultation)
-    proposals = list(
-        Proposal.objects.filter(consultation=consultation)
-        .select_related("current_version")
-        .order_by("position", "pk")
-    )
-    by_proposal_id = {p.pk: p for p in proposals}
-    versions: dict[int, list[ProposalVersion]] = defaultdict(list)
-    for version in ProposalVersion.objects.filter(proposal__consultation=consultation).order_by(
-        "proposal_id", "number"
-    ):
-        versions[version.proposal_id].append(version)
-    proposal_infos = [
-        selectors.ProposalInfo(
-            slug=p.slug,
-            title=p.title,
-            kind=p.kind,
-            kind_label=str(Proposal.Kind(p.kind).label) if p.kind in Proposal.Kind.values else "",
-            url=selectors._reverse(
-                [("proposals:detail", {"slug": consultation.slug, "proposal": p.slug})]
-            ),
-            current_version=p.current_version.number if p.current_version_id else None,
-            versions=[
-                selectors.VersionInfo(number=v.number, published_at=v.created_at, note=v.note)
-                for v in versions[p.pk]
-            ],
-        )
-        for p in proposals
-    ]
-    pairs: dict[int, tuple[int, int]] = {}
-    for p in proposals:
-        vs = versions[p.pk]
-        latest = p.current_version if p.current_version_id else (vs[-1] if vs else None)
-        if vs and latest is not None and latest.pk != vs[0].pk:
-            pairs[p.pk] = (vs[0].pk, latest.pk)
-    texts: dict[int, list] = defaultdict(list)
-    if pairs:
-        wanted = [pk for pair in pairs.values() for pk in pair]
-        for row in (
-            SectionText.objects.filter(version_id__in=wanted)
-            .select_related("section")
-            .order_by("version_id", "position")
-        ):
-            texts[row.version_id].append(row)
-    number_of = {v.pk: v.number for vs in versions.values() for v in vs}
-    changes = [
-        selectors._proposal_changes(
-            by_proposal_id[pid],
-            selectors._flat(texts[first]),
-            selectors._flat(texts[last]),
-            (number_of[first], number_of[last]),
-        )
-        for pid, (first, last) in pairs.items()
-    ]
+    proposals, _by_pk, proposal_infos, changes = selectors._documents(consultation)
 
     # The statistics over light rows: only the attributes ``_statistics`` reads.
     comments = [
